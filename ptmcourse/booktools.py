@@ -1,6 +1,6 @@
 """Tools for the book itself: list the chapters in ``_toc.yml`` and measure their run times.
 
-``python -m ptmcourse.booktools runtimes`` executes every chapter at book scale with papermill (into a
+``ptmcourse book runtimes`` (or ``python -m ptmcourse.booktools runtimes``) executes every chapter at book scale with papermill (into a
 temporary copy; the stored notebooks are not touched), times each, and writes ``book/runtimes.md``,
 the book's page of chapter run times.
 """
@@ -87,7 +87,7 @@ How long each chapter takes to execute from top to bottom at book scale (`scale 
 by executing every chapter on one machine with
 
 ```bash
-python -m ptmcourse.booktools runtimes
+ptmcourse book runtimes
 ```
 
 which writes this page. The budget is about 90 s per chapter on 2 CPU cores, so that a student can run

@@ -119,6 +119,26 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_cmd_reproduce)
 
 
+# --- book ---------------------------------------------------------------------------------------
+
+def _cmd_book(args: argparse.Namespace) -> int:
+    from . import booktools
+
+    argv = [args.book_command] + (["--scale", args.scale] if args.book_command == "runtimes" else [])
+    return booktools.main(argv)
+
+
+def _add_book(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("book", help="list the chapters; measure their run times",
+                       description="Tools for the book: list chapters in TOC order, or execute each at book "
+                                   "scale and rewrite book/runtimes.md.")
+    bsub = p.add_subparsers(dest="book_command", metavar="ACTION", required=True)
+    bsub.add_parser("chapters", help="print the chapter notebooks in TOC order").set_defaults(func=_cmd_book)
+    q = bsub.add_parser("runtimes", help="execute every chapter and write book/runtimes.md")
+    q.add_argument("--scale", default="book", choices=("smoke", "book", "paper"))
+    q.set_defaults(func=_cmd_book)
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_data(sub)
     _add_reproduce(sub)
+    _add_book(sub)
     return parser
 
 
