@@ -139,6 +139,23 @@ def _add_book(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(func=_cmd_book)
 
 
+# --- grading ------------------------------------------------------------------------------------
+# `grade` and `exercises generate` hand their arguments to ptmcourse.grading's own parser unchanged
+# (see main()); these entries only list them in `ptmcourse --help`.
+
+def _add_grading(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("grade", help="grade notebook submissions with the hidden tests (see: ptmcourse grade --help)")
+    p = sub.add_parser("exercises", help="`exercises generate [--check]`: rebuild book/exercises/ from exercises/")
+    p.set_defaults(func=_usage_exercises)
+
+
+def _usage_exercises(args: argparse.Namespace) -> int:
+    print("usage: ptmcourse exercises generate [--check]", file=sys.stderr)
+    return 2
+
+
+_DELEGATED = {("grade",): "grade", ("exercises", "generate"): "generate"}
+
 # --- entry point ---------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -149,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(sub)
     _add_reproduce(sub)
     _add_book(sub)
+    _add_grading(sub)
     return parser
 
 
@@ -156,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     """Run the ``ptmcourse`` command; returns the exit status (0 ok, 1 failure, 2 bad arguments)."""
     from .data import DataError
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for prefix, command in _DELEGATED.items():
+        if tuple(argv[: len(prefix)]) == prefix:
+            from .grading import cli_main
+
+            return cli_main([command, *argv[len(prefix):]])
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)

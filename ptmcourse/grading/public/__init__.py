@@ -1,0 +1,1 @@
+"""Generated public tests, one module per exercise."""

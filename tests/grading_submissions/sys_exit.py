@@ -1,0 +1,8 @@
+# Calls sys.exit() before defining anything.
+# %%
+import sys
+
+sys.exit(0)
+
+# %%
+{correct}
