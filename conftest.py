@@ -1,6 +1,7 @@
 """Root pytest configuration: quiet progress bars, the data mirror, and a per-chapter run-time table."""
 from __future__ import annotations
 
+import json
 import os
 from collections import defaultdict
 from pathlib import Path
@@ -32,3 +33,8 @@ def pytest_terminal_summary(terminalreporter):
         status = "FAILED" if path in _NB_FAILED else "ok"
         tr.write_line(f"{path:<{width}}  {secs:7.1f} s  {status}")
     tr.write_line(f"{'total':<{width}}  {sum(_NB_TIMES.values()):7.1f} s")
+    out = os.environ.get("PTMCOURSE_CHAPTER_TIMES")  # `ptmcourse book runtimes --from FILE` renders it
+    if out:
+        with open(out, "w") as f:
+            json.dump({p: {"seconds": round(t, 1), "ok": p not in _NB_FAILED} for p, t in _NB_TIMES.items()}, f,
+                      indent=1)

@@ -73,7 +73,24 @@ def measure_runtimes(root: str | os.PathLike, scale: str = "book") -> list[tuple
     return out
 
 
-def write_runtimes_page(root: str | os.PathLike, times: list[tuple[Path, float]]) -> Path:
+def times_from_nbval(root: str | os.PathLike, path: str | os.PathLike) -> list[tuple[Path, float]]:
+    """Chapter times recorded by an nbval run (the JSON that ``PTMCOURSE_CHAPTER_TIMES`` names), TOC order."""
+    import json
+
+    root = Path(root)
+    rec = json.loads(Path(path).read_text())
+    failed = [p for p, r in rec.items() if not r["ok"]]
+    if failed:
+        raise ValueError(f"{path}: these chapters failed under nbval, so their times mean nothing: {failed}")
+    by_path = {(root / p).resolve(): r["seconds"] for p, r in rec.items()}
+    missing = [nb for nb in chapter_notebooks(root) if nb.resolve() not in by_path]
+    if missing:
+        raise ValueError(f"{path} has no time for {[str(m.relative_to(root)) for m in missing]}; "
+                         "run nbval on every chapter")
+    return [(nb, by_path[nb.resolve()]) for nb in chapter_notebooks(root)]
+
+
+def write_runtimes_page(root: str | os.PathLike, times: list[tuple[Path, float]], how: str = "papermill") -> Path:
     """Write ``book/runtimes.md`` from measured ``times``."""
     import torch
 
@@ -81,13 +98,15 @@ def write_runtimes_page(root: str | os.PathLike, times: list[tuple[Path, float]]
     rows = "\n".join(f"| [{notebook_title(p)}]({p.name}) | {s:.0f} |" for p, s in times)
     total = sum(s for _, s in times)
     when = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
+    command = {"papermill": "ptmcourse book runtimes",
+               "nbval": "PTMCOURSE_CHAPTER_TIMES=times.json make chapters\nptmcourse book runtimes --from times.json"}[how]
     text = f"""# Chapter run times
 
 How long each chapter takes to execute from top to bottom at book scale (`scale = "book"`), measured
 by executing every chapter on one machine with
 
 ```bash
-ptmcourse book runtimes
+{command}
 ```
 
 which writes this page. The budget is about 90 s per chapter on 2 CPU cores, so that a student can run
@@ -115,11 +134,17 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("chapters", help="print the chapter notebooks in TOC order")
     r = sub.add_parser("runtimes", help="execute every chapter at book scale and write book/runtimes.md")
     r.add_argument("--scale", default="book")
+    r.add_argument("--from", dest="from_json", metavar="JSON",
+                   help="use the chapter times an nbval run wrote (PTMCOURSE_CHAPTER_TIMES) instead of executing")
     a = ap.parse_args(argv)
     root = repo_root()
     if a.cmd == "chapters":
         for nb in chapter_notebooks(root):
             print(nb.relative_to(root))
+        return 0
+    if a.from_json:
+        times = times_from_nbval(root, a.from_json)
+        print(write_runtimes_page(root, times, how="nbval"))
         return 0
     times = measure_runtimes(root, a.scale)
     for p, s in times:

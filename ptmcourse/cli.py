@@ -124,7 +124,9 @@ def _add_reproduce(sub: argparse._SubParsersAction) -> None:
 def _cmd_book(args: argparse.Namespace) -> int:
     from . import booktools
 
-    argv = [args.book_command] + (["--scale", args.scale] if args.book_command == "runtimes" else [])
+    argv = [args.book_command]
+    if args.book_command == "runtimes":
+        argv += ["--scale", args.scale] + (["--from", args.from_json] if args.from_json else [])
     return booktools.main(argv)
 
 
@@ -136,6 +138,8 @@ def _add_book(sub: argparse._SubParsersAction) -> None:
     bsub.add_parser("chapters", help="print the chapter notebooks in TOC order").set_defaults(func=_cmd_book)
     q = bsub.add_parser("runtimes", help="execute every chapter and write book/runtimes.md")
     q.add_argument("--scale", default="book", choices=("smoke", "book", "paper"))
+    q.add_argument("--from", dest="from_json", metavar="JSON",
+                   help="render the times an nbval run recorded (env PTMCOURSE_CHAPTER_TIMES) instead of executing")
     q.set_defaults(func=_cmd_book)
 
 

@@ -101,3 +101,20 @@ def test_reproductions_point_at_notebooks_in_the_toc():
     for rep in reproduce.REPRODUCTIONS.values():
         assert rep.notebook.endswith(".ipynb")
         assert rep.notebook[: -len(".ipynb")] in toc, f"{rep.name}: {rep.notebook} is not in _toc.yml"
+
+
+def test_runtimes_page_from_nbval_times(tmp_path):
+    from ptmcourse import booktools, reproduce
+
+    root = reproduce.repo_root()
+    chapters = [str(p.relative_to(root)) for p in booktools.chapter_notebooks(root)]
+    rec = tmp_path / "times.json"
+    rec.write_text(json.dumps({c: {"seconds": 10.0 + i, "ok": True} for i, c in enumerate(chapters)}))
+    times = booktools.times_from_nbval(root, rec)
+    assert [s for _, s in times] == [10.0 + i for i in range(len(chapters))]
+    rec.write_text(json.dumps({c: {"seconds": 1.0, "ok": False} for c in chapters}))
+    with pytest.raises(ValueError, match="failed under nbval"):
+        booktools.times_from_nbval(root, rec)
+    rec.write_text(json.dumps({}))
+    with pytest.raises(ValueError, match="has no time for"):
+        booktools.times_from_nbval(root, rec)
