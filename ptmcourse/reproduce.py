@@ -35,6 +35,14 @@ REPRODUCTIONS: dict[str, Reproduction] = {
     for r in [
         Reproduction("kn5-ptb", "book/ngram-language-models.ipynb",
                      "Modified Kneser-Ney 5-gram on PTB, test perplexity (Mikolov et al. 2011: 141.2)"),
+        Reproduction("word2vec-vs-gensim", "book/word-vectors.ipynb",
+                     "word2vec skip-gram vs gensim on WikiText-2 + PTB: analogies, WordSim-353, SimLex-999, speed"),
+        Reproduction("zaremba-small-ptb", "book/zaremba-reproduction.ipynb",
+                     "Zaremba et al. 2014 small non-regularised LSTM on PTB (114.5 test / 120.7 valid)"),
+        Reproduction("baby-gpt-shakespeare", "book/gpt.ipynb",
+                     "nanoGPT's CPU 'baby GPT' on Tiny Shakespeare characters (val loss 1.8857)"),
+        Reproduction("bert-small-wikitext2", "book/bert.ipynb",
+                     "Small BERT pre-trained on WikiText-2 (MLM + NSP): valid MLM accuracy and perplexity"),
     ]
 }
 

@@ -32,7 +32,7 @@ class Vocab:
     unk_token : str or None
         Unknown tokens encode to this token's id; with None, encoding an unknown token raises KeyError.
 
-    Used in: book/ngram-language-models, book/rnn-language-models, book/word2vec, book/text-classification.
+    Used in: book/ngram-language-models, book/rnn-language-models, book/word-vectors, book/text-classification.
     """
 
     def __init__(self, itos: Sequence[str], *, unk_token: str | None = None, specials: Sequence[str] = (),
