@@ -153,7 +153,7 @@ class GPT(nn.Module):
         return 6.0 * self.num_params() + 12.0 * c.n_layer * t * c.n_embd
 
     def _check_ids(self, idx: torch.Tensor, offset: int = 0) -> None:
-        if not isinstance(idx, torch.Tensor) or idx.dtype not in (torch.long, torch.int32, torch.int16, torch.uint8):
+        if not isinstance(idx, torch.Tensor) or idx.dtype not in (torch.long, torch.int32):
             raise TypeError(f"idx must be an integer tensor of token ids (B, T), got "
                             f"{getattr(idx, 'dtype', type(idx).__name__)}")
         if idx.ndim != 2 or idx.shape[1] == 0:
