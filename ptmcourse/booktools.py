@@ -90,7 +90,8 @@ def times_from_nbval(root: str | os.PathLike, path: str | os.PathLike) -> list[t
     return [(nb, by_path[nb.resolve()]) for nb in chapter_notebooks(root)]
 
 
-def write_runtimes_page(root: str | os.PathLike, times: list[tuple[Path, float]], how: str = "papermill") -> Path:
+def write_runtimes_page(root: str | os.PathLike, times: list[tuple[Path, float]], how: str = "papermill",
+                        note: str = "") -> Path:
     """Write ``book/runtimes.md`` from measured ``times``."""
     import torch
 
@@ -120,6 +121,7 @@ Times include starting the kernel and importing PyTorch (a few seconds).
 
 Measured on {when}: {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()},
 PyTorch {torch.__version__}, {torch.get_num_threads()} threads, no GPU used.
+{note}
 """
     path = root / "book" / "runtimes.md"
     path.write_text(text)
@@ -134,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("chapters", help="print the chapter notebooks in TOC order")
     r = sub.add_parser("runtimes", help="execute every chapter at book scale and write book/runtimes.md")
     r.add_argument("--scale", default="book")
+    r.add_argument("--note", default="", help="a sentence about the measurement (e.g. machine load)")
     r.add_argument("--from", dest="from_json", metavar="JSON",
                    help="use the chapter times an nbval run wrote (PTMCOURSE_CHAPTER_TIMES) instead of executing")
     a = ap.parse_args(argv)
@@ -144,12 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if a.from_json:
         times = times_from_nbval(root, a.from_json)
-        print(write_runtimes_page(root, times, how="nbval"))
+        print(write_runtimes_page(root, times, how="nbval", note=a.note))
         return 0
     times = measure_runtimes(root, a.scale)
     for p, s in times:
         print(f"{p.relative_to(root)}\t{s:.1f} s")
-    print(write_runtimes_page(root, times))
+    print(write_runtimes_page(root, times, note=a.note))
     return 0
 
 
