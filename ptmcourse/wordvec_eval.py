@@ -18,6 +18,8 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from .sts_eval import rankdata  # one copy of the tie-aware ranking
+
 __all__ = ["rankdata", "spearman", "analogy_scores", "evaluate_similarity", "evaluate_analogy",
            "as_word_matrix", "ANALOGY_METHODS"]
 
@@ -25,24 +27,6 @@ ANALOGY_METHODS = ("3cosadd", "3cosmul")
 
 
 # --- Spearman's rho with ties ------------------------------------------------------------------
-
-def rankdata(x: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Ranks 1..n of ``x``; tied values share the average of their ranks (float64, shape (n,))."""
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 1:
-        raise ValueError(f"x must be 1-D, got shape {x.shape}")
-    if np.isnan(x).any():
-        raise ValueError("x contains NaN; ranks are undefined")
-    order = np.argsort(x, kind="stable")
-    xs = x[order]
-    # each run of equal values [i, j) gets the mean of ranks i+1..j = (i + j + 1) / 2
-    new = np.concatenate([[True], xs[1:] != xs[:-1]])
-    starts = np.flatnonzero(new)
-    ends = np.concatenate([starts[1:], [len(x)]])
-    ranks = np.empty(len(x), dtype=np.float64)
-    ranks[order] = np.repeat((starts + ends + 1) / 2.0, ends - starts)
-    return ranks
-
 
 def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
     """Spearman's rank correlation: Pearson's correlation of the (average-tie) ranks of x and y."""
