@@ -39,9 +39,11 @@ def toc_files(root: str | os.PathLike) -> list[str]:
 
 
 def chapter_notebooks(root: str | os.PathLike) -> list[Path]:
-    """The chapter notebooks listed in ``_toc.yml``, in reading order."""
+    """The chapter notebooks listed in ``_toc.yml``, in reading order (not the exercise notebooks in
+    ``book/exercises/``, which students fill in and which are never executed as they are)."""
     root = Path(root)
-    return [root / f"{f}.ipynb" for f in toc_files(root) if (root / f"{f}.ipynb").exists()]
+    return [root / f"{f}.ipynb" for f in toc_files(root)
+            if (root / f"{f}.ipynb").exists() and not f.startswith("book/exercises/")]
 
 
 def notebook_title(path: Path) -> str:
