@@ -32,8 +32,21 @@ def exercises() -> dict[str, Exercise]:
 # Masters and generated files
 
 
-def test_every_chapter_exercise_has_at_least_three_questions_with_points(exercises):
-    assert {ML, "ngram-language-models"} <= set(exercises)
+def test_every_chapter_has_an_exercise_notebook_linked_from_it_and_in_the_toc(exercises):
+    from ptmcourse.booktools import chapter_notebooks, toc_files
+
+    chapters = {p.stem for p in chapter_notebooks(ROOT)}
+    assert len(chapters) >= 12 and chapters <= set(exercises), f"chapters without exercises: {chapters - set(exercises)}"
+    in_toc = set(toc_files(ROOT))
+    for name in chapters:
+        assert f"book/exercises/{name}" in in_toc, f"book/exercises/{name} is not in _toc.yml"
+        nb = json.loads((ROOT / "book" / f"{name}.ipynb").read_text())
+        text = "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+        assert f"(exercises/{name}.ipynb)" in text, f"book/{name}.ipynb does not link to its exercises"
+        assert "coming with the exercises issue" not in text, f"book/{name}.ipynb still has the placeholder"
+
+
+def test_every_exercise_has_at_least_three_questions_with_points(exercises):
     for ex in exercises.values():
         assert len(ex.questions) >= 3, ex.name
         assert all(p > 0 for p in ex.points.values())
