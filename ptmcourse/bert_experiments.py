@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -24,11 +25,12 @@ import torch.nn.functional as F
 from . import data as pdata
 from .models.bert import BertClassifier, BertConfig, BertForPreTraining, BertModel, encode_sentences, mlm_accuracy
 from .objectives import MaskedLM, nsp_pairs, pack_pair, static_mask
+from .results import stored_dir
 from .train import Trainer, TrainConfig
 from .wordpiece import WordPieceTokenizer
 
 __all__ = ["PRETRAIN_PRESETS", "FINETUNE_PRESETS", "wikitext2_documents", "wikitext2_tokenizer", "nsp_tensors",
-           "pretrain_bert", "Pretrained", "finetune", "linear_probe", "sst2_subset",
+           "pretrain_bert", "Pretrained", "load_pretrained", "finetune", "linear_probe", "sst2_subset",
            "layer_features", "classify_accuracy", "finetune_sts"]
 
 PRETRAIN_PRESETS = {
@@ -36,9 +38,13 @@ PRETRAIN_PRESETS = {
                   train_docs=40, eval_every=15),
     "book": dict(model="book", steps=400, batch_size=32, max_len=48, lr=1e-3, warmup=40, min_count=20,
                  train_docs=300, eval_every=50),
+    # about 25 minutes on 2 CPU cores: past the unigram plateau; its checkpoint is stored in results/
+    "laptop": dict(model="book", steps=5000, batch_size=64, max_len=48, lr=1e-3, warmup=250, min_count=20,
+                   train_docs=None, eval_every=250),
     "paper": dict(model="paper", steps=30000, batch_size=128, max_len=128, lr=5e-4, warmup=1000, min_count=2,
                   train_docs=None, eval_every=1000),
 }
+STORED_NAME = "bert-small-wikitext2"  # results/<STORED_NAME>/<scale>/: checkpoints stored by `ptmcourse reproduce`
 FINETUNE_PRESETS = {  # labelled-example counts and training length per scale
     "smoke": dict(sizes=(32,), epochs=1, max_len=32, batch_size=16, lr=5e-5, small_lr=5e-4, eval_n=64,
                   minilm_full_max=32, probe_n=64, min_steps=4,
@@ -105,13 +111,60 @@ def nsp_tensors(tok: WordPieceTokenizer, docs: list[list[str]], max_len: int, se
 @dataclass
 class Pretrained:
     """A pre-trained small BERT: ``model`` (BertForPreTraining), ``tokenizer``, the training
-    ``history`` rows and final ``metrics`` (valid MLM accuracy / perplexity, NSP accuracy)."""
+    ``history`` rows and final ``metrics`` (valid MLM accuracy / perplexity, NSP accuracy), and the
+    ``preset`` and ``seed`` it was trained with."""
 
     model: BertForPreTraining
     tokenizer: WordPieceTokenizer
     history: list[dict]
     metrics: dict[str, float]
     config: dict
+    preset: dict | None = None
+    seed: int | None = None
+    train_pairs: int | None = None
+
+    def save(self, directory: str | Path) -> Path:
+        """Write ``model.safetensors`` (fp32, the tied MLM decoder left out), ``vocab.txt`` and
+        ``meta.json`` (config, preset, seed, history, metrics, the weights' sha256) to ``directory``;
+        the weights go through a temp file and an atomic rename."""
+        from safetensors.torch import save_file
+
+        d = Path(directory)
+        d.mkdir(parents=True, exist_ok=True)
+        self.tokenizer.save(d / "vocab.txt")
+        sd = {k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
+        sd.pop("mlm_decoder", None)
+        tmp = d / ".model.safetensors.tmp"
+        save_file(sd, str(tmp))
+        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+        os.replace(tmp, d / "model.safetensors")
+        meta = {"config": self.config, "preset": self.preset, "seed": self.seed, "train_pairs": self.train_pairs,
+                "history": self.history, "metrics": self.metrics, "sha256": digest}
+        (d / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
+        return d
+
+
+def load_pretrained(directory: str | Path) -> Pretrained:
+    """Load a small BERT written by :meth:`Pretrained.save` (safetensors, never pickle); the weights
+    must match the sha256 in ``meta.json``."""
+    from safetensors.torch import load_file
+
+    d = Path(directory)
+    missing = [f for f in ("model.safetensors", "vocab.txt", "meta.json") if not (d / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{d} lacks {', '.join(missing)}: not a checkpoint written by Pretrained.save")
+    meta = json.loads((d / "meta.json").read_text())
+    blob = (d / "model.safetensors").read_bytes()
+    if meta.get("sha256") and hashlib.sha256(blob).hexdigest() != meta["sha256"]:
+        raise ValueError(f"{d / 'model.safetensors'} does not match the sha256 in meta.json (corrupt or replaced)")
+    tok = WordPieceTokenizer.from_file(d / "vocab.txt")
+    cfg = BertConfig(**meta["config"])
+    if len(tok) != cfg.vocab_size:
+        raise ValueError(f"{d / 'vocab.txt'} has {len(tok)} pieces but the checkpoint's vocabulary is {cfg.vocab_size}")
+    model = BertForPreTraining(cfg)
+    model.load_state_dict(load_file(str(d / "model.safetensors")))
+    return Pretrained(model.eval(), tok, meta["history"], meta["metrics"], meta["config"], preset=meta.get("preset"),
+                      seed=meta.get("seed"), train_pairs=meta.get("train_pairs"))
 
 
 def _cache_dir(scale: str, seed: int, preset: dict) -> Path:
@@ -120,12 +173,16 @@ def _cache_dir(scale: str, seed: int, preset: dict) -> Path:
 
 
 def pretrain_bert(scale: str = "book", device: str = "auto", seed: int = 0, base_tokenizer=None,
-                  use_cache: bool = True) -> Pretrained:
+                  use_cache: bool = True, train_if_missing: bool = True) -> Pretrained:
     """Pre-train (or load the cached) small BERT on WikiText-2 with MLM (dynamic 80/10/10 masking)
     and NSP, with the shared :class:`ptmcourse.train.Trainer`.
 
     ``base_tokenizer``: BERT's uncased WordPiece vocabulary to restrict (default: all-MiniLM-L6-v2's,
     which is bert-base-uncased's). Valid metrics use a fixed (static) mask of 1,024 valid pairs.
+
+    With ``use_cache`` a checkpoint stored in the repository (``results/bert-small-wikitext2/<scale>/``,
+    written by ``ptmcourse reproduce``) or in the data cache is loaded instead of training; a new run
+    is saved to the cache. ``train_if_missing=False`` raises instead of training when there is none.
 
     Used in: book/bert, book/bert-finetuning.
     """
@@ -133,16 +190,27 @@ def pretrain_bert(scale: str = "book", device: str = "auto", seed: int = 0, base
         raise ValueError(f"scale must be one of {sorted(PRETRAIN_PRESETS)}, got {scale!r}")
     p = PRETRAIN_PRESETS[scale]
     cache = _cache_dir(scale, seed, p)
+    try:
+        stored = stored_dir(STORED_NAME, scale)
+    except FileNotFoundError:  # installed without the repository: no stored checkpoints
+        stored = None
+    if use_cache:
+        if stored is not None and (stored / "model.safetensors").is_file():
+            pre = load_pretrained(stored)
+            if pre.preset != p or pre.seed != seed:
+                raise ValueError(f"the checkpoint stored in {stored} was trained with preset {pre.preset} and seed "
+                                 f"{pre.seed}, not {p} and seed {seed}: re-run `ptmcourse reproduce {STORED_NAME} "
+                                 f"--scale {scale}` (or pass use_cache=False)")
+            return pre
+        if (cache / "model.safetensors").is_file():
+            return load_pretrained(cache)
+    if not train_if_missing:
+        raise FileNotFoundError(f"no pre-trained small BERT for scale {scale!r} in {stored} "
+                                f"or {cache}; create it with `ptmcourse reproduce {STORED_NAME} --scale {scale}` "
+                                f"({p['steps']:,} training steps)")
     if base_tokenizer is None:
         from .hub_bert import minilm_dir
         base_tokenizer = WordPieceTokenizer.from_dir(minilm_dir())
-    if use_cache and (cache / "model.safetensors").is_file():
-        from safetensors.torch import load_file
-        meta = json.loads((cache / "meta.json").read_text())
-        tok = WordPieceTokenizer.from_file(cache / "vocab.txt")
-        model = BertForPreTraining(BertConfig(**meta["config"]))
-        model.load_state_dict(load_file(str(cache / "model.safetensors")))
-        return Pretrained(model.eval(), tok, meta["history"], meta["metrics"], meta["config"])
 
     torch.manual_seed(seed)
     tok = wikitext2_tokenizer(base_tokenizer, p["min_count"])
@@ -191,17 +259,10 @@ def pretrain_bert(scale: str = "book", device: str = "auto", seed: int = 0, base
     dev = torch.device("cpu")
     with torch.no_grad():
         metrics = eval_fn(model)
-    config = {**cfg.to_dict()}
+    pre = Pretrained(model, tok, history, metrics, cfg.to_dict(), preset=dict(p), seed=seed, train_pairs=n)
     if use_cache:
-        from safetensors.torch import save_file
-        cache.mkdir(parents=True, exist_ok=True)
-        tok.save(cache / "vocab.txt")
-        sd = {k: v.contiguous() for k, v in model.state_dict().items()}
-        sd.pop("mlm_decoder", None)
-        save_file(sd, str(cache / "model.safetensors"))
-        (cache / "meta.json").write_text(json.dumps({"config": config, "history": history, "metrics": metrics,
-                                                      "preset": p, "train_pairs": n}))
-    return Pretrained(model, tok, history, metrics, config)
+        pre.save(cache)
+    return pre
 
 
 # ----------------------------------------------------------------------------- fine-tuning

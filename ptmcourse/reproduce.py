@@ -4,7 +4,13 @@ Each reproduction is a notebook (a chapter or a page of its own) with a papermil
 cell holding ``scale`` and ``device``. The notebook calls :func:`ptmcourse.results.record`; this
 module runs it with papermill, pointing ``PTMCOURSE_RESULTS_FILE`` at a temp file, then writes
 ``results/NAME/SCALE.json`` (the record plus command and wall time) and ``results/NAME/SCALE.ipynb``
-(the executed notebook). Nothing is written to ``results/`` unless the run finished and recorded.
+(the executed notebook), and the files it left in :func:`ptmcourse.results.artifact_dir` (a trained
+checkpoint, say) in ``results/NAME/SCALE/``. Nothing is written to ``results/`` unless the run
+finished and recorded.
+
+Scales: ``smoke`` (seconds, tests), ``book`` (the chapter's budget, about 90 s on 2 cores),
+``laptop`` (minutes to an hour on a laptop CPU; only where a notebook defines it) and ``paper``
+(the published setting, a GPU where one is needed).
 """
 from __future__ import annotations
 
@@ -19,7 +25,7 @@ from pathlib import Path
 
 from .results import RESULTS_ENV, atomic_write_json
 
-SCALES = ("smoke", "book", "paper")
+SCALES = ("smoke", "book", "laptop", "paper")
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,13 @@ def run(name: str, scale: str = "paper", device: str = "auto", out_root: str | o
         out_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(nb_out, out_dir / f".{scale}.ipynb.tmp")
         os.replace(out_dir / f".{scale}.ipynb.tmp", out_dir / f"{scale}.ipynb")
+        artifacts = Path(tmp) / "artifacts"
+        if artifacts.is_dir() and any(artifacts.iterdir()):
+            final, staging = out_dir / scale, out_dir / f".{scale}.tmp"
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.copytree(artifacts, staging)
+            shutil.rmtree(final, ignore_errors=True)
+            os.replace(staging, final)
         atomic_write_json(out_dir / f"{scale}.json", rec)
     return rec
 

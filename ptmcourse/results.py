@@ -98,6 +98,30 @@ def record(name: str, scale: str, metrics: dict, paper: dict | None = None,
     return rec
 
 
+def artifact_dir() -> Path | None:
+    """Inside ``ptmcourse reproduce``: a folder for files the run produces besides its numbers (e.g.
+    a trained checkpoint), copied to ``results/NAME/SCALE/`` when the run succeeds. Outside a
+    reproduction run: None (a chapter run by hand stores nothing).
+
+    Used in: book/bert (the stored small-BERT checkpoint).
+    """
+    target = os.environ.get(RESULTS_ENV)
+    if not target:
+        return None
+    d = Path(target).parent / "artifacts"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def stored_dir(name: str, scale: str, root: str | os.PathLike | None = None) -> Path:
+    """``results/NAME/SCALE/``: where a reproduction's files (see :func:`artifact_dir`) are stored."""
+    if root is None:
+        from .reproduce import repo_root
+
+        root = repo_root() / "results"
+    return Path(root) / name / scale
+
+
 def load(name: str, scale: str, root: str | os.PathLike = "results") -> dict | None:
     """Load ``results/NAME/SCALE.json`` or return None when that reproduction has not been run."""
     p = Path(root) / name / f"{scale}.json"

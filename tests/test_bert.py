@@ -196,3 +196,55 @@ def test_finetune_sts_smoke():
     rho = finetune_sts(bert, tok, pairs, pairs, lr=1e-3, scale="smoke")
     assert -1.0 <= rho <= 1.0
     assert bert.layers[0].ff.fc1.weight.grad is None  # the caller's model is left untouched
+
+
+def _tiny_pretrained(preset=None, seed=0):
+    from ptmcourse.bert_experiments import Pretrained
+
+    tok = WordPieceTokenizer(list(SPECIAL_TOKENS) + [f"w{i}" for i in range(V - 5)])
+    torch.manual_seed(seed)
+    model = BertForPreTraining(BertConfig.preset("smoke", vocab_size=V)).eval()
+    return Pretrained(model, tok, [{"step": 1, "valid_mlm_acc": 0.1}], {"valid_mlm_acc": 0.1},
+                      model.config.to_dict(), preset=preset or {"steps": 1}, seed=seed, train_pairs=3)
+
+
+def test_pretrained_save_load_roundtrip_and_integrity_errors(tmp_path):
+    from ptmcourse.bert_experiments import load_pretrained
+
+    pre = _tiny_pretrained()
+    pre.save(tmp_path / "ck")
+    back = load_pretrained(tmp_path / "ck")
+    ids, types, am = _inputs()
+    with torch.no_grad():
+        a = pre.model(ids, types, am.bool())["mlm_logits"]
+        b = back.model(ids, types, am.bool())["mlm_logits"]
+    assert torch.equal(a, b) and back.preset == {"steps": 1} and back.seed == 0 and back.metrics == pre.metrics
+    assert not list((tmp_path / "ck").glob(".*tmp"))  # no temp file left behind
+
+    blob = bytearray((tmp_path / "ck" / "model.safetensors").read_bytes())
+    blob[-1] ^= 1
+    (tmp_path / "ck" / "model.safetensors").write_bytes(bytes(blob))
+    with pytest.raises(ValueError, match="sha256"):
+        load_pretrained(tmp_path / "ck")
+    pre.save(tmp_path / "ck")
+    (tmp_path / "ck" / "vocab.txt").write_text("\n".join(list(SPECIAL_TOKENS) + ["a", "b"]) + "\n")
+    with pytest.raises(ValueError, match="pieces but the checkpoint"):
+        load_pretrained(tmp_path / "ck")
+    (tmp_path / "ck" / "meta.json").unlink()
+    with pytest.raises(FileNotFoundError, match="meta.json"):
+        load_pretrained(tmp_path / "ck")
+
+
+def test_pretrain_bert_uses_stored_checkpoint_and_names_the_command(tmp_path, monkeypatch):
+    import ptmcourse.bert_experiments as be
+
+    monkeypatch.setattr(be, "stored_dir", lambda name, scale: tmp_path / name / scale)
+    monkeypatch.setenv("PTMCOURSE_DATA", str(tmp_path / "cache"))
+    with pytest.raises(FileNotFoundError, match="ptmcourse reproduce bert-small-wikitext2 --scale laptop"):
+        be.pretrain_bert("laptop", train_if_missing=False)
+    _tiny_pretrained(preset=dict(be.PRETRAIN_PRESETS["laptop"])).save(tmp_path / "bert-small-wikitext2" / "laptop")
+    pre = be.pretrain_bert("laptop", train_if_missing=False)  # loaded, not trained
+    assert pre.train_pairs == 3 and pre.model.config.vocab_size == V
+    _tiny_pretrained(preset={"steps": 1}).save(tmp_path / "bert-small-wikitext2" / "laptop")
+    with pytest.raises(ValueError, match="re-run `ptmcourse reproduce"):
+        be.pretrain_bert("laptop", train_if_missing=False)

@@ -93,6 +93,38 @@ def test_reproduce_rejects_unknown_names_and_scales():
         reproduce.run(name, scale="huge")
 
 
+def test_reproduce_stores_record_notebook_and_artifacts_only_on_success(tmp_path, monkeypatch):
+    import nbformat
+
+    from ptmcourse import reproduce
+
+    def notebook(fail: bool) -> str:
+        cells = [nbformat.v4.new_code_cell('scale = "book"\ndevice = "auto"', metadata={"tags": ["parameters"]}),
+                 nbformat.v4.new_code_cell(
+                     "from ptmcourse import results\n"
+                     "assert results.artifact_dir() is not None\n"
+                     "(results.artifact_dir() / 'weights.txt').write_text(scale)\n"
+                     "results.record('toy', scale, metrics={'x': 1.0})\n"
+                     + ("raise RuntimeError('boom')\n" if fail else ""))]
+        path = tmp_path / f"toy-{fail}.ipynb"
+        meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                "language_info": {"name": "python"}}
+        path.write_text(nbformat.writes(nbformat.v4.new_notebook(cells=cells, metadata=meta)))
+        return str(path)
+
+    out = tmp_path / "results" / "toy"
+    monkeypatch.setitem(reproduce.REPRODUCTIONS, "toy", reproduce.Reproduction("toy", notebook(True), "toy"))
+    with pytest.raises(Exception, match="boom"):
+        reproduce.run("toy", "smoke", out_root=out, progress=False)
+    assert not out.exists()  # nothing stored from a failed run
+    monkeypatch.setitem(reproduce.REPRODUCTIONS, "toy", reproduce.Reproduction("toy", notebook(False), "toy"))
+    rec = reproduce.run("toy", "smoke", out_root=out, progress=False)
+    assert rec["metrics"] == {"x": 1.0} and rec["command"] == "ptmcourse reproduce toy --scale smoke"
+    assert sorted(p.name for p in out.iterdir()) == ["smoke", "smoke.ipynb", "smoke.json"]
+    assert (out / "smoke" / "weights.txt").read_text() == "smoke"
+    assert results.artifact_dir() is None  # outside a reproduction nothing is stored
+
+
 def test_reproductions_point_at_notebooks_in_the_toc():
     from ptmcourse import booktools, reproduce
 
