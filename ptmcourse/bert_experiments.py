@@ -36,7 +36,7 @@ __all__ = ["PRETRAIN_PRESETS", "FINETUNE_PRESETS", "wikitext2_documents", "wikit
 PRETRAIN_PRESETS = {
     "smoke": dict(model="smoke", steps=30, batch_size=16, max_len=64, lr=1e-3, warmup=5, min_count=20,
                   train_docs=40, eval_every=15),
-    "book": dict(model="book", steps=400, batch_size=32, max_len=48, lr=1e-3, warmup=40, min_count=20,
+    "book": dict(model="book", steps=300, batch_size=32, max_len=48, lr=1e-3, warmup=30, min_count=20,
                  train_docs=300, eval_every=50),
     # about 25 minutes on 2 CPU cores: past the unigram plateau; its checkpoint is stored in results/
     "laptop": dict(model="book", steps=5000, batch_size=64, max_len=48, lr=1e-3, warmup=250, min_count=20,
