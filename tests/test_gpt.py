@@ -42,14 +42,8 @@ def small():
     return GPT(GPTConfig.preset("smoke", vocab_size=50, block_size=16)).eval()
 
 
+pytestmark = pytest.mark.usefixtures("one_thread")
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """These tensors are tiny: one thread is faster, and far faster on a busy machine (no OpenMP spinning)."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
 
 # ----------------------------------------------------------------------------- equivalence with transformers
 @pytest.mark.parametrize("kw", [{}, {"activation_function": "gelu", "n_inner": 80}, {"tie_word_embeddings": False}])

@@ -11,12 +11,7 @@ from ptmcourse.gradients import (DeepMLP, GradientsConfig, GradNormRecorder, bag
 from ptmcourse.rnn import NumpyRNN, state_jacobian_norms
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _toy(n=256, d=12, seed=0):

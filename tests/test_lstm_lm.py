@@ -11,13 +11,7 @@ from ptmcourse.models.lstm_lm import (CELLS, RNNLM, CarriedStateLoss, GRULayer, 
                                       StackedRNN, evaluate_perplexity, sentence_log_probs, train_lm)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    """Tiny tensors: one thread avoids OpenMP spin-waiting on a busy 2-core machine."""
-    n = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(n)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def _pair(kind: str, layers: int = 2, I: int = 7, H: int = 6):
