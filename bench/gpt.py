@@ -34,6 +34,17 @@ def matmul_peak(n: int = 1536, repeats: int = 5) -> float:
     return 2 * n**3 / best
 
 
+def cpu_bf16_hardware() -> bool:
+    """Whether this CPU multiplies bf16 matrices in hardware (AMX-BF16 or AVX512-BF16, Linux flags);
+    without it bf16 autocast on CPU emulates bf16 and is slower than fp32."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split(":", 1)[1].split() for line in f if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return "amx_bf16" in flags or "avx512_bf16" in flags
+
+
 def main(threads: int = 2, rounds: int = 3, steps: int = 3, batch: int = 8, seq: int = 128,
          n_layer: int = 4, n_embd: int = 384, n_head: int = 6, vocab: int = 4096, curve_steps: int = 8) -> dict:
     import transformers
@@ -110,7 +121,8 @@ def main(threads: int = 2, rounds: int = 3, steps: int = 3, batch: int = 8, seq:
     return {
         "config": dict(n_layer=n_layer, n_embd=n_embd, n_head=n_head, vocab=vocab, seq=seq, batch=batch,
                        threads=threads, torch=torch.__version__, transformers=transformers.__version__,
-                       cpu_capability=torch.backends.cpu.get_cpu_capability()),
+                       cpu_capability=torch.backends.cpu.get_cpu_capability(),
+                       cpu_bf16_hardware=cpu_bf16_hardware()),
         "load_avg_1min": [round(load_before, 2), round(load_after, 2)],
         "same_initial_loss_diff": same_loss,
         "matmul_peak_gflops": round(peak / 1e9, 1),

@@ -70,14 +70,22 @@ def atomic_write_json(path: str | os.PathLike, obj: Any) -> Path:
 
 
 def record(name: str, scale: str, metrics: dict, paper: dict | None = None,
-           config: dict | None = None, seed: int | None = None) -> dict:
+           config: dict | None = None, seed: int | None = None, details: dict | None = None) -> dict:
     """Record a reproduction's measured metrics (and the paper's, with its ``source``).
+
+    ``metrics`` and ``paper`` map names to numbers (the headline figures); ``details`` holds anything
+    else worth keeping, JSON-serialisable (per-seed values, say).
 
     Returns the record. Writes it only inside ``ptmcourse reproduce`` (see module docstring).
 
     Used in: every chapter with a reproduction.
     """
     _check_numbers("metrics", metrics)
+    if details is not None:
+        try:
+            json.dumps(details, allow_nan=False)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"details must be JSON-serialisable with finite numbers: {e}") from None
     if paper is not None:
         _check_numbers("paper", paper)
         if "source" not in paper:
@@ -89,6 +97,7 @@ def record(name: str, scale: str, metrics: dict, paper: dict | None = None,
         "paper": paper,
         "config": config or {},
         "seed": seed,
+        **({"details": details} if details is not None else {}),
         "environment": environment(),
         "finished": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }

@@ -78,6 +78,17 @@ def test_record_rejects_bad_metrics(metrics):
         results.record("x", "smoke", metrics)
 
 
+def test_record_keeps_details_and_rejects_unserialisable_ones(tmp_path, monkeypatch):
+    target = tmp_path / "r.json"
+    monkeypatch.setenv(results.RESULTS_ENV, str(target))
+    results.record("x", "smoke", {"a": 1.0}, details={"seeds": {"0": 1.0, "1": 1.5}})
+    assert json.loads(target.read_text())["details"] == {"seeds": {"0": 1.0, "1": 1.5}}
+    assert "details" not in results.record("x", "smoke", {"a": 1.0})
+    for bad in ({"x": object()}, {"x": float("inf")}):
+        with pytest.raises(ValueError, match="details"):
+            results.record("x", "smoke", {"a": 1.0}, details=bad)
+
+
 def test_record_requires_paper_source():
     with pytest.raises(ValueError, match="source"):
         results.record("x", "smoke", {"a": 1.0}, paper={"a": 2.0})

@@ -174,6 +174,10 @@ def test_sampling_rules():
     assert draws(top_p=0.6) == {0, 1}          # needs the second token
     assert draws(top_k=3) == {0, 1, 2}
     assert draws(top_p=1.0) == {0, 1, 2, 3}
+    # ties in top-p are broken by token id (a stable sort), so the kept set is always the same
+    tied = torch.zeros(1, 64)
+    for _ in range(20):
+        assert sample_next(tied, top_p=0.05, generator=g).item() in {0, 1, 2, 3}
 
 
 def test_bad_generation_inputs(small):
