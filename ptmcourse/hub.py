@@ -23,12 +23,12 @@ from typing import Any, Mapping
 import torch
 
 from .models.gpt import GPT, GPTConfig
+from .nn import HF_ACTIVATIONS
 
 __all__ = ["gpt2_config_from_hf", "gpt2_state_dict_from_hf", "gpt2_from_transformers", "load_gpt2",
            "read_safetensors_dir", "resolve_model_dir", "export_gpt2"]
 
-_ACT = {"gelu_new": "gelu_tanh", "gelu_pytorch_tanh": "gelu_tanh", "gelu_fast": "gelu_tanh",
-        "gelu": "gelu", "relu": "relu"}
+_ACT = HF_ACTIVATIONS  # transformers' activation names -> ours
 _CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
 _RENAME = [  # (HF suffix regex, ours)
     (r"^wte\.weight$", "wte.weight"),

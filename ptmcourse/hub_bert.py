@@ -21,6 +21,7 @@ import torch
 
 from .hub import read_safetensors_dir, resolve_model_dir
 from .models.bert import BertConfig, BertForPreTraining, BertModel
+from .nn import HF_ACTIVATIONS
 from .wordpiece import WordPieceTokenizer
 
 __all__ = ["bert_config_from_hf", "bert_state_dict_from_hf", "bert_from_transformers", "load_bert", "minilm_dir",
@@ -45,7 +46,7 @@ _RENAME = [  # (HF name without the "bert." prefix, ours)
 ]
 _QKV = re.compile(r"^encoder\.layer\.(\d+)\.attention\.self\.(query|key|value)\.(weight|bias)$")
 _SKIP = re.compile(r"(position_ids|cls\.predictions\.decoder\.weight)$")  # a buffer; the tied decoder
-_ACT = {"gelu": "gelu", "relu": "relu", "gelu_new": "gelu_tanh", "gelu_pytorch_tanh": "gelu_tanh"}
+_ACT = HF_ACTIVATIONS  # transformers' activation names -> ours
 
 
 class MissingWeightsError(ValueError):

@@ -12,11 +12,11 @@ Used in: book/attention, book/gpt, and the BERT, XLNet, ELMo and ConSERT chapter
 from .attention import (KVCache, MultiHeadAttention, attention_math, capture_attention, causal_mask, merge_masks,
                         padding_mask_from_lengths, scaled_dot_product_attention)
 from .positions import LearnedPositions, SinusoidalPositions, sinusoidal_positions
-from .transformer import ACTIVATIONS, FeedForward, TransformerBlock, TransformerStack
+from .transformer import ACTIVATIONS, HF_ACTIVATIONS, FeedForward, TransformerBlock, TransformerStack
 
 __all__ = [
     "attention_math", "scaled_dot_product_attention", "causal_mask", "padding_mask_from_lengths", "merge_masks",
     "KVCache", "MultiHeadAttention", "capture_attention",
     "sinusoidal_positions", "SinusoidalPositions", "LearnedPositions",
-    "ACTIVATIONS", "FeedForward", "TransformerBlock", "TransformerStack",
+    "ACTIVATIONS", "HF_ACTIVATIONS", "FeedForward", "TransformerBlock", "TransformerStack",
 ]

@@ -17,13 +17,18 @@ from torch import nn
 
 from .attention import KVCache, MultiHeadAttention
 
-__all__ = ["FeedForward", "TransformerBlock", "TransformerStack", "ACTIVATIONS"]
+__all__ = ["FeedForward", "TransformerBlock", "TransformerStack", "ACTIVATIONS", "HF_ACTIVATIONS"]
 
 ACTIVATIONS = {
     "gelu": F.gelu,                                       # exact (erf) GELU: BERT, nanoGPT
     "gelu_tanh": lambda x: F.gelu(x, approximate="tanh"),  # GPT-1/GPT-2 ("gelu_new" in transformers)
     "relu": F.relu,                                       # the original Transformer
 }
+
+# Hugging Face config names (GPT-2 ``activation_function``, BERT ``hidden_act``) -> ours. "gelu_new",
+# "gelu_fast" and "gelu_pytorch_tanh" are the same tanh approximation written three ways.
+HF_ACTIVATIONS = {"gelu": "gelu", "relu": "relu", "gelu_new": "gelu_tanh", "gelu_fast": "gelu_tanh",
+                  "gelu_pytorch_tanh": "gelu_tanh"}
 
 
 class FeedForward(nn.Module):
