@@ -28,7 +28,6 @@ from .nn import HF_ACTIVATIONS
 __all__ = ["gpt2_config_from_hf", "gpt2_state_dict_from_hf", "gpt2_from_transformers", "load_gpt2",
            "read_safetensors_dir", "resolve_model_dir", "export_gpt2"]
 
-_ACT = HF_ACTIVATIONS  # transformers' activation names -> ours
 _CONV1D = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")
 _RENAME = [  # (HF suffix regex, ours)
     (r"^wte\.weight$", "wte.weight"),
@@ -57,11 +56,11 @@ def gpt2_config_from_hf(hf: Mapping[str, Any] | Any) -> GPTConfig:
         if d.get(key, ok) != ok:
             raise ValueError(f"GPT-2 config with {key}={d[key]!r} is not supported (only {key}={ok})")
     act = d.get("activation_function", "gelu_new")
-    if act not in _ACT:
-        raise ValueError(f"activation_function={act!r} is not supported; known: {sorted(_ACT)}")
+    if act not in HF_ACTIVATIONS:
+        raise ValueError(f"activation_function={act!r} is not supported; known: {sorted(HF_ACTIVATIONS)}")
     return GPTConfig(vocab_size=d["vocab_size"], block_size=d.get("n_positions", 1024), n_layer=d["n_layer"],
                      n_head=d["n_head"], n_embd=d["n_embd"], d_ff=d.get("n_inner"), dropout=0.0, bias=True,
-                     norm_first=True, activation=_ACT[act], layer_norm_eps=d.get("layer_norm_epsilon", 1e-5),
+                     norm_first=True, activation=HF_ACTIVATIONS[act], layer_norm_eps=d.get("layer_norm_epsilon", 1e-5),
                      tie_weights=d.get("tie_word_embeddings", True))
 
 

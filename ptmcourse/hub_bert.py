@@ -46,7 +46,6 @@ _RENAME = [  # (HF name without the "bert." prefix, ours)
 ]
 _QKV = re.compile(r"^encoder\.layer\.(\d+)\.attention\.self\.(query|key|value)\.(weight|bias)$")
 _SKIP = re.compile(r"(position_ids|cls\.predictions\.decoder\.weight)$")  # a buffer; the tied decoder
-_ACT = HF_ACTIVATIONS  # transformers' activation names -> ours
 
 
 class MissingWeightsError(ValueError):
@@ -67,14 +66,14 @@ def bert_config_from_hf(hf: Mapping[str, Any] | Any) -> BertConfig:
     if d.get("is_decoder", False):
         raise ValueError("is_decoder=True (BERT as a decoder) is not supported")
     act = d.get("hidden_act", "gelu")
-    if act not in _ACT:
-        raise ValueError(f"hidden_act={act!r} is not supported; known: {sorted(_ACT)}")
+    if act not in HF_ACTIVATIONS:
+        raise ValueError(f"hidden_act={act!r} is not supported; known: {sorted(HF_ACTIVATIONS)}")
     return BertConfig(vocab_size=d["vocab_size"], max_len=d.get("max_position_embeddings", 512),
                       type_vocab_size=d.get("type_vocab_size", 2), n_layer=d["num_hidden_layers"],
                       n_head=d["num_attention_heads"], d_model=d["hidden_size"],
                       d_ff=d.get("intermediate_size"), dropout=d.get("hidden_dropout_prob", 0.1),
                       attn_dropout=d.get("attention_probs_dropout_prob", 0.1),
-                      layer_norm_eps=d.get("layer_norm_eps", 1e-12), activation=_ACT[act],
+                      layer_norm_eps=d.get("layer_norm_eps", 1e-12), activation=HF_ACTIVATIONS[act],
                       pad_id=d.get("pad_token_id") or 0)
 
 
